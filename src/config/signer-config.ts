@@ -1,0 +1,39 @@
+import type { LifecycleTimings } from '../actors/lifecycle-machine.js';
+import type { BreakerSettings } from '../pipeline/backend-breaker.js';
+import type { QueueSettings } from '../pipeline/signing-queue.js';
+
+/** What a caller may have signed; each route needs one. */
+export const CAPABILITIES = ['BLOCK', 'VOTE', 'CHALLENGE'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const BACKEND_TYPES = ['LOCAL', 'GCP'] as const;
+export type BackendType = (typeof BACKEND_TYPES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type BackendConfig =
+  | { readonly type: 'LOCAL'; readonly seed: Buffer }
+  | { readonly type: 'GCP'; readonly keyVersionName: string; readonly endpoint: string | undefined; readonly callTimeoutMs: number };
+
+export interface ListenConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The whole configuration of the service, read once at start. */
+export interface SignerConfig {
+  readonly token: string;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly backend: BackendConfig;
+  readonly api: ListenConfig & { readonly maxBodyBytes: number };
+  readonly management: ListenConfig;
+  readonly queue: QueueSettings;
+  readonly breaker: BreakerSettings;
+  readonly lifecycle: LifecycleTimings;
+  /** A successful backend call slower than this, in milliseconds, marks the signer degraded. */
+  readonly slowCallMs: number;
+  /** Time queued requests get to finish on SIGTERM, in milliseconds. */
+  readonly shutdownGraceMs: number;
+  readonly logLevel: LogLevel;
+}

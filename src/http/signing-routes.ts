@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Capability } from '../config/signer-config.js';
+import type { SignerMetrics } from '../metrics/signer-metrics.js';
+import type { SigningPipeline } from '../pipeline/signing-pipeline.js';
+import { hashBlock } from '../protocol/block.js';
+import { challengeMessage } from '../protocol/challenge.js';
+import { readBlockRequest, readChallengeRequest, readVoteRequest } from '../protocol/signing-requests.js';
+import { hashVote } from '../protocol/vote.js';
+import { outcomeOf, sendError } from './error-replies.js';
+import type { TokenAuth } from './token-auth.js';
+
+export interface SigningRoutesOptions {
+  readonly pipeline: SigningPipeline;
+  readonly auth: TokenAuth;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly metrics: SignerMetrics;
+}
+
+/** Route settings read by the hooks: what the route needs and how it is metered. */
+interface SigningRouteConfig {
+  readonly capability: Capability;
+  readonly kind: 'block' | 'vote' | 'challenge';
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    capability?: Capability;
+    kind?: 'block' | 'vote' | 'challenge';
+  }
+}
+
+const signatureResponse = {
+  200: {
+    type: 'object',
+    required: ['signature'],
+    properties: { signature: { type: 'string', description: 'Ed25519 signature, 128 upper-case hex characters' } },
+  },
+} as const;
+
+function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
+}
+
+/**
+ * The node-facing API: `GET /public-keys` and the three signing routes. Each signing route
+ * reads as: check token and capability, parse, hash, sign through the pipeline, reply.
+ */
+export async function signingRoutes(app: FastifyInstance, options: SigningRoutesOptions): Promise<void> {
+  const { pipeline, auth, capabilities, metrics } = options;
+
+  // Token and capability are checked before the body is read, so an unauthorized caller
+  // costs no parsing. GET /public-keys needs no token, as in the reference signer.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const config = request.routeOptions.config as Partial<SigningRouteConfig>;
+    if (config.capability === undefined) return;
+
+    if (!auth.accepts(request.headers.authorization)) {
+      return sendError(reply, 401, 'missing or invalid token in the Authorization header');
+    }
+    if (!capabilities.has(config.capability)) {
+      return sendError(reply, 403, `this signer lacks the ${config.capability} capability; add it to ATTO_SIGNER_CAPABILITIES`);
+    }
+  });
+
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const kind = (request.routeOptions.config as Partial<SigningRouteConfig>).kind;
+    if (kind === undefined) return;
+
+    const labels = { kind, outcome: outcomeOf(reply) };
+    metrics.requests.inc(labels);
+    metrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.get('/public-keys', async (_request, reply) => {
+    return reply.send({ publicKey: toHex(pipeline.loadedPublicKey()) });
+  });
+
+  app.post('/blocks', { config: { capability: 'BLOCK', kind: 'block' }, schema: { response: signatureResponse } }, async (request) => {
+    const { block } = readBlockRequest(request.body);
+    pipeline.admit();
+    return { signature: toHex(await pipeline.sign(hashBlock(block))) };
+  });
+
+  app.post('/votes', { config: { capability: 'VOTE', kind: 'vote' }, schema: { response: signatureResponse } }, async (request) => {
+    const { vote } = readVoteRequest(request.body);
+    pipeline.admit();
+    return { signature: toHex(await pipeline.sign(hashVote(vote))) };
+  });
+
+  app.post('/challenges', { config: { capability: 'CHALLENGE', kind: 'challenge' }, schema: { response: signatureResponse } }, async (request) => {
+    const { challenge, timestamp } = readChallengeRequest(request.body);
+    const publicKey = pipeline.admit();
+    return { signature: toHex(await pipeline.sign(challengeMessage(publicKey, challenge, timestamp))) };
+  });
+}

@@ -1,0 +1,29 @@
+import pino, { type Logger } from 'pino';
+import type { LogLevel } from '../config/signer-config.js';
+
+/**
+ * Paths that may hold secrets in any log record; pino replaces their values. Request
+ * logging is off, and this list keeps a token or key out even if a record carries one.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  'token',
+  'key',
+  'seed',
+  'privateKey',
+  'headers.authorization',
+  'req.headers.authorization',
+  'request.headers.authorization',
+  'config.token',
+  'config.backend.seed',
+  '*.authorization',
+  '*.token',
+  '*.seed',
+  '*.privateKey',
+];
+
+/** The service logger: JSON lines on stdout, with secrets redacted. */
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'atto-signer' } };
+  return destination === undefined ? pino(options) : pino(options, destination);
+}
