@@ -28,7 +28,8 @@ export type ObjectSpec = Record<string, Field<unknown>>;
 
 export type ObjectValue<S extends ObjectSpec> = { [K in keyof S]: FieldValue<S[K]> };
 
-const INTEGER_TEXT = /^-?(?:0|[1-9][0-9]*)$/;
+// A JSON integer without fraction or exponent; negative zero is not one.
+const INTEGER_TEXT = /^(?:0|-?[1-9][0-9]*)$/;
 
 function describe(value: unknown): string {
   if (value instanceof JsonNumber) return value.text;
