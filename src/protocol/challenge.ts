@@ -4,10 +4,11 @@ import { blake2b512 } from './hash.js';
 export const MIN_CHALLENGE_BYTES = 64;
 
 /**
- * Longest challenge accepted. Handshake challenges are a URL prefix followed by random
- * bytes, far below this; the bound keeps request bodies small.
+ * Longest challenge accepted. Handshake challenges are a prefix derived from the peer's URL
+ * followed by random bytes; the library sets no maximum, so this bound leaves room for long
+ * URLs while keeping request bodies small.
  */
-export const MAX_CHALLENGE_BYTES = 512;
+export const MAX_CHALLENGE_BYTES = 1024;
 
 /** The challenge message: BLAKE2b-512 of publicKey ‖ challenge ‖ timestamp (i64 little-endian). */
 export function challengeMessage(publicKey: Uint8Array, challenge: Uint8Array, timestamp: bigint): Buffer {

@@ -179,7 +179,7 @@ const challengeCases: RejectCase[] = [
   { name: 'challenge of 63 bytes', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: CHALLENGE_HEX.slice(2) },
   { name: 'challenge of odd length', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: `${CHALLENGE_HEX}A` },
   { name: 'non-hex challenge', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: 'ZZ'.repeat(64) },
-  { name: 'challenge of 513 bytes', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: 'AB'.repeat(513) },
+  { name: 'challenge of 1025 bytes', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: 'AB'.repeat(1025) },
   { name: 'challenge as a number', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: num('1') },
   { name: 'challenge as an object', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: {} },
   { name: 'missing challenge', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: MISSING },
@@ -292,8 +292,8 @@ describe('request readers accept', () => {
     expect(request.timestamp).toBe(BigInt(CHALLENGE_TIMESTAMP));
   });
 
-  it('challenge of 512 bytes', () => {
-    const challenge = vectorChallenge(512);
+  it('challenge of 1024 bytes', () => {
+    const challenge = vectorChallenge(1024);
     const request = readChallengeRequest(parseJsonBody(Buffer.from(withValue(CHALLENGE, 'target', challenge.toString('hex')))));
 
     expect(request.challenge.equals(challenge)).toBe(true);
