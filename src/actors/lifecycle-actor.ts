@@ -117,10 +117,12 @@ export class Lifecycle {
     this.actor.start();
   }
 
-  /** Moves to `stopping`; the machine ignores every later event. */
+  /**
+   * Moves to `stopping`, which has no way out, so late breaker events change nothing. The
+   * actor keeps running so that /health can report `stopping` until the process exits.
+   */
   stop(): void {
     this.actor.send({ type: 'STOP' });
-    this.actor.stop();
   }
 
   /** The current top-level state. */

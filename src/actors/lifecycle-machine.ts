@@ -118,13 +118,14 @@ export const lifecycleMachine = setup({
   id: 'signer',
   context: ({ input }) => ({ timings: input.timings, publicKey: undefined, loadFailures: 0, lastError: undefined }),
   type: 'parallel',
-  on: {
-    STOP: { target: '#stopping' },
-  },
   states: {
     // The service lifecycle: what /health reports and what the signing gate obeys.
     lifecycle: {
       initial: 'loadingPublicKey',
+      on: {
+        // Handled by the region, so the breaker mirror keeps its state while stopping.
+        STOP: { target: '.stopping' },
+      },
       states: {
         loadingPublicKey: {
           id: 'loadingPublicKey',
@@ -238,7 +239,7 @@ export const lifecycleMachine = setup({
           },
         },
 
-        stopping: { id: 'stopping' },
+        stopping: {},
       },
     },
 

@@ -14,6 +14,14 @@ export interface QueueSettings {
   readonly deadlineMs: number;
 }
 
+/**
+ * A backend call needs time to be useful: one that starts with less than this share of the
+ * deadline left is not started, and the request is answered as expired. Without it, requests
+ * that arrived together and expire together start doomed calls one after another as each
+ * expiring call frees its slot.
+ */
+const MIN_CALL_BUDGET_SHARE = 0.1;
+
 const DEADLINE = Symbol('deadline');
 const STOPPING = Symbol('stopping');
 
@@ -57,11 +65,17 @@ export class SigningQueue {
     const timer = setTimeout(() => controller.abort(DEADLINE), this.settings.deadlineMs);
     this.pending.add(controller);
     const enqueuedAt = performance.now();
+    const startBy = enqueuedAt + this.settings.deadlineMs * (1 - MIN_CALL_BUDGET_SHARE);
 
     try {
       return await this.queue.add(
         () => {
-          this.metrics.queueWait.observe((performance.now() - enqueuedAt) / 1000);
+          const now = performance.now();
+          this.metrics.queueWait.observe((now - enqueuedAt) / 1000);
+          if (now > startBy) {
+            controller.abort(DEADLINE);
+            return Promise.reject(controller.signal.reason);
+          }
           return task();
         },
         { signal: controller.signal },
