@@ -251,7 +251,11 @@ export const lifecycleMachine = setup({
           on: { BREAKER_OPENED: { target: 'open' } },
         },
         open: {
-          on: { BREAKER_HALF_OPENED: { target: 'halfOpen' } },
+          on: {
+            BREAKER_HALF_OPENED: { target: 'halfOpen' },
+            // A passed misconfiguration re-check closes the breaker straight from open.
+            BREAKER_CLOSED: { target: 'closed' },
+          },
         },
         halfOpen: {
           on: {

@@ -69,8 +69,12 @@ function readBackend(reader: EnvReader, development: boolean, callTimeoutMs: num
   );
   try {
     parseKeyVersionName(keyVersionName);
-  } catch (error) {
-    throw new ConfigError('ATTO_SIGNER_KEY', (error as Error).message);
+  } catch {
+    // The parser's message quotes the value, which may be a LOCAL seed left from a backend switch.
+    throw new ConfigError(
+      'ATTO_SIGNER_KEY',
+      'is not a Cloud KMS key version name (value not shown, as it may be a secret); set it to projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N',
+    );
   }
 
   const endpoint = reader.optional('ATTO_SIGNER_GCP_ENDPOINT');
@@ -137,6 +141,10 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): SignerC
       volumeThreshold: reader.integer('ATTO_SIGNER_BREAKER_VOLUME_THRESHOLD', 10, 1, 1_000_000, 'calls in the window'),
       resetTimeoutMs: reader.integer('ATTO_SIGNER_BREAKER_RESET_TIMEOUT_MS', 5000, 100, 3_600_000, 'milliseconds'),
       rollingWindowMs: reader.integer('ATTO_SIGNER_BREAKER_WINDOW_MS', 10_000, 1000, 3_600_000, 'milliseconds'),
+    },
+    signatureCache: {
+      maxEntries: reader.integer('ATTO_SIGNER_SIGNATURE_CACHE_SIZE', 4096, 0, 1_000_000, 'signatures; 0 turns the cache off'),
+      lifetimeMs: reader.integer('ATTO_SIGNER_SIGNATURE_CACHE_TTL_MS', 60_000, 1, 86_400_000, 'milliseconds'),
     },
     lifecycle: {
       loadRetryInitialMs: reader.integer('ATTO_SIGNER_LOAD_RETRY_INITIAL_MS', 500, 10, 3_600_000, 'milliseconds'),
