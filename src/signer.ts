@@ -59,7 +59,14 @@ export class Signer {
     this.breaker = breaker;
     this.lifecycle = new Lifecycle({ backend: this.backend, breaker, timings: config.lifecycle, slowCallMs: config.slowCallMs, logger });
     this.queue = new SigningQueue(config.queue, this.metrics);
-    const pipeline = new SigningPipeline(this.lifecycle, this.queue, breaker, this.metrics, config.breaker.resetTimeoutMs);
+    const pipeline = new SigningPipeline(
+      this.lifecycle,
+      this.queue,
+      breaker,
+      this.metrics,
+      config.breaker.resetTimeoutMs,
+      config.signatureCache,
+    );
 
     this.metrics.observe({
       lifecycleStates: () => LIFECYCLE_STATES,

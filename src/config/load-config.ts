@@ -33,6 +33,10 @@ function readSeed(reader: EnvReader, development: boolean): Buffer {
   let variable: string;
   if (file !== undefined) {
     variable = 'ATTO_SIGNER_KEY_FILE';
+    // Quoting a seed set here by mistake in the read error below would print the secret.
+    if (SEED_TEXT.test(file)) {
+      throw new ConfigError(variable, 'is set to a 64-hex-character key, not a file path; move the key to ATTO_SIGNER_KEY or into a file');
+    }
     try {
       text = readFileSync(file, 'utf8').trim();
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { LifecycleTimings } from '../actors/lifecycle-machine.js';
 import type { BreakerSettings } from '../pipeline/backend-breaker.js';
+import type { CacheSettings } from '../pipeline/signing-pipeline.js';
 import type { QueueSettings } from '../pipeline/signing-queue.js';
 
 /** What a caller may have signed; each route needs one. */
@@ -30,6 +31,7 @@ export interface SignerConfig {
   readonly management: ListenConfig;
   readonly queue: QueueSettings;
   readonly breaker: BreakerSettings;
+  readonly signatureCache: CacheSettings;
   readonly lifecycle: LifecycleTimings;
   /** A successful backend call slower than this, in milliseconds, marks the signer degraded. */
   readonly slowCallMs: number;

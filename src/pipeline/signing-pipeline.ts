@@ -1,8 +1,15 @@
 import type CircuitBreaker from 'opossum';
 import type { Lifecycle } from '../actors/lifecycle-actor.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
+import { RecentSignatures } from './recent-signatures.js';
 import { SigningRejectedError } from './signing-errors.js';
 import type { SigningQueue } from './signing-queue.js';
+
+/** Settings of the recent-signature cache; 0 entries turns it off. */
+export interface CacheSettings {
+  readonly maxEntries: number;
+  readonly lifetimeMs: number;
+}
 
 function isOpenCircuit(error: unknown): boolean {
   return (error as { code?: unknown }).code === 'EOPENBREAKER';
@@ -14,6 +21,9 @@ function isOpenCircuit(error: unknown): boolean {
  */
 export class SigningPipeline {
   private readonly circuitRetryAfterSeconds: number;
+  private readonly recent: RecentSignatures;
+  /** Backend calls under way, by message, so that concurrent duplicates share one. */
+  private readonly inFlight = new Map<string, Promise<Uint8Array>>();
 
   constructor(
     private readonly lifecycle: Lifecycle,
@@ -21,8 +31,10 @@ export class SigningPipeline {
     private readonly breaker: CircuitBreaker<[Uint8Array], Uint8Array>,
     private readonly metrics: SignerMetrics,
     breakerResetTimeoutMs: number,
+    cache: CacheSettings,
   ) {
     this.circuitRetryAfterSeconds = Math.max(1, Math.ceil(breakerResetTimeoutMs / 1000));
+    this.recent = new RecentSignatures(cache.maxEntries, cache.lifetimeMs);
   }
 
   /**
@@ -53,8 +65,38 @@ export class SigningPipeline {
     return publicKey;
   }
 
-  /** Signs a 32- or 64-byte message through the queue and the breaker. */
+  /**
+   * Signs a 32- or 64-byte message. A recent signature of the same message is returned at
+   * once, and concurrent requests for one message share one backend call; anything else
+   * goes through the queue and the breaker.
+   */
   async sign(message: Uint8Array): Promise<Uint8Array> {
+    const key = Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64');
+
+    const recent = this.recent.get(key, Date.now());
+    if (recent !== undefined) {
+      this.metrics.coalesced.inc({ source: 'cache' });
+      return recent;
+    }
+
+    const running = this.inFlight.get(key);
+    if (running !== undefined) {
+      this.metrics.coalesced.inc({ source: 'inflight' });
+      return running;
+    }
+
+    const call = this.signOnce(message);
+    this.inFlight.set(key, call);
+    try {
+      const signature = await call;
+      this.recent.set(key, signature, Date.now());
+      return signature;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async signOnce(message: Uint8Array): Promise<Uint8Array> {
     try {
       return await this.queue.run(() => this.breaker.fire(message));
     } catch (error) {

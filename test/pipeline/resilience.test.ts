@@ -39,6 +39,14 @@ async function vote(signer: StartedSigner): Promise<TestResponse> {
   return post(`${signer.apiUrl}/votes`, VOTE_BODY);
 }
 
+let nextTimestamp = 1_733_000_100_000;
+
+/** A vote no other request in the run has sent, so it is never coalesced with another. */
+async function uniqueVote(signer: StartedSigner): Promise<TestResponse> {
+  nextTimestamp += 1;
+  return post(`${signer.apiUrl}/votes`, VOTE_BODY.replace('"timestamp":1733000000123', `"timestamp":${nextTimestamp}`));
+}
+
 async function metricsText(signer: StartedSigner): Promise<string> {
   return (await fetch(`${signer.managementUrl}/prometheus`)).text();
 }
@@ -81,7 +89,7 @@ describe('circuit breaker and lifecycle', () => {
     await eventually(async () => (await healthState(signer.managementUrl)).state === 'ready');
 
     backend.mode = 'stall';
-    const responses = await Promise.all(Array.from({ length: 6 }, () => vote(signer)));
+    const responses = await Promise.all(Array.from({ length: 6 }, () => uniqueVote(signer)));
 
     expect(responses.map((response) => response.status)).toEqual(Array(6).fill(503));
     expect(await eventually(async () => (await healthState(signer.managementUrl)).state === 'circuitOpen')).toBe(true);
@@ -167,7 +175,7 @@ describe('queue bounds', () => {
     await eventually(async () => (await healthState(signer.managementUrl)).state === 'ready');
 
     backend.mode = 'stall';
-    const responses = await Promise.all(Array.from({ length: 5 }, () => vote(signer)));
+    const responses = await Promise.all(Array.from({ length: 5 }, () => uniqueVote(signer)));
     const statuses = responses.map((response) => response.status).sort();
 
     // One call runs, two wait, two find the queue full.
@@ -187,7 +195,7 @@ describe('queue bounds', () => {
     await eventually(async () => (await healthState(signer.managementUrl)).state === 'ready');
 
     backend.mode = 'stall';
-    const responses = await Promise.all(Array.from({ length: 5 }, () => vote(signer)));
+    const responses = await Promise.all(Array.from({ length: 5 }, () => uniqueVote(signer)));
 
     // The first call stalls until the 300 ms call timeout, and the second starts then. All
     // deadlines pass at 400 ms, while the second call still stalls, so the three requests
@@ -201,7 +209,7 @@ describe('queue bounds', () => {
     const signer = await start({ ATTO_SIGNER_RATE_LIMIT: '2', ATTO_SIGNER_REQUEST_TIMEOUT_MS: '2500', ATTO_SIGNER_BACKEND_TIMEOUT_MS: '200' });
     await eventually(async () => (await healthState(signer.managementUrl)).state === 'ready');
 
-    const responses = await Promise.all(Array.from({ length: 4 }, () => vote(signer)));
+    const responses = await Promise.all(Array.from({ length: 4 }, () => uniqueVote(signer)));
 
     // Two calls fit the first one-second interval, two the second, all within the deadline.
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200]);
