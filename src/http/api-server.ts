@@ -1,7 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { parseJsonBody } from '../protocol/json.js';
+import { SIGNER_VERSION } from '../version.js';
 import { handleError, sendError } from './error-replies.js';
+import { buildOpenApiDocument } from './openapi-document.js';
 import { signingRoutes, type SigningRoutesOptions } from './signing-routes.js';
 
 export interface ApiServerOptions extends SigningRoutesOptions {
@@ -35,5 +37,8 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`));
   app.register(signingRoutes, options);
+
+  const openApiDocument = buildOpenApiDocument(SIGNER_VERSION);
+  app.get('/openapi.json', async () => openApiDocument);
   return app;
 }
