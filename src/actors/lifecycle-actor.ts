@@ -2,38 +2,14 @@ import type { EventEmitter } from 'node:events';
 import type CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { type Actor, createActor, fromPromise, type SnapshotFrom } from 'xstate';
-import { publicKeyFromRaw, verifyEd25519 } from '../kms/ed25519.js';
-import { BackendError, type SigningBackend } from '../kms/signing-backend.js';
+import { selfTest } from '../kms/self-test.js';
+import type { SigningBackend } from '../kms/signing-backend.js';
+import { RepeatLimiter } from '../log/repeat-limiter.js';
 import { toAddress } from '../protocol/address.js';
-import { blake2b512 } from '../protocol/hash.js';
 import { type BreakerState, type LifecycleState, type LifecycleTimings, lifecycleMachine, READY_STATES } from './lifecycle-machine.js';
-
-// A 64-byte message no Atto object hashes to, signed to prove a re-checked backend works.
-const SELF_TEST_MESSAGE = blake2b512(Buffer.from('atto-signer backend self-test'));
 
 /** During an outage every call fails; one warning per interval carries the count of the rest. */
 const FAILURE_LOG_INTERVAL_MS = 5000;
-
-/** Lets one event through per interval and counts the ones held back. */
-class RepeatLimiter {
-  private nextAt = 0;
-  private held = 0;
-
-  constructor(private readonly intervalMs: number) {}
-
-  /** Returns the count held back since the last event let through, or undefined to hold this one. */
-  take(): number | undefined {
-    const now = Date.now();
-    if (now < this.nextAt) {
-      this.held += 1;
-      return undefined;
-    }
-    const held = this.held;
-    this.held = 0;
-    this.nextAt = now + this.intervalMs;
-    return held;
-  }
-}
 
 /** Timers of the machine never keep the process alive, as opossum's own timers do not. */
 const unrefClock = {
@@ -62,15 +38,6 @@ function lifecycleStateOf(snapshot: Snapshot): LifecycleState {
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as LifecycleState;
 }
 
-/** Loads the public key, then signs and verifies the self-test message with it. */
-async function checkBackend(backend: SigningBackend): Promise<Uint8Array> {
-  const publicKey = await backend.loadPublicKey();
-  const signature = await backend.sign(SELF_TEST_MESSAGE);
-  if (!verifyEd25519(publicKeyFromRaw(publicKey), SELF_TEST_MESSAGE, signature)) {
-    throw new BackendError('integrity', 'self-test signature does not verify with the backend public key');
-  }
-  return publicKey;
-}
 
 /**
  * The running lifecycle machine, fed by the breaker's events. This is the single source of
@@ -86,7 +53,7 @@ export class Lifecycle {
     const machine = lifecycleMachine.provide({
       actors: {
         loadPublicKey: fromPromise(() => backend.loadPublicKey()),
-        recheckBackend: fromPromise(() => checkBackend(backend)),
+        recheckBackend: fromPromise(() => selfTest(backend)),
       },
       actions: {
         closeBreaker: () => breaker.close(),
