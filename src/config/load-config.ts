@@ -8,6 +8,7 @@ import {
   type BackendConfig,
   CAPABILITIES,
   LOG_LEVELS,
+  NETWORKS,
   type SignerConfig,
 } from './signer-config.js';
 
@@ -92,6 +93,10 @@ function readBackend(reader: EnvReader, development: boolean, callTimeoutMs: num
   return { type, keyVersionName, endpoint, callTimeoutMs };
 }
 
+function readBackendTimeout(reader: EnvReader): number {
+  return reader.integer('ATTO_SIGNER_BACKEND_TIMEOUT_MS', 500, 10, 60_000, 'milliseconds');
+}
+
 function readToken(reader: EnvReader, development: boolean): string {
   const token = reader.required('ATTO_SIGNER_TOKEN', 'set it to the token the node sends as ATTO_SIGNER_REMOTE_TOKEN');
   if (!development && token.length < MIN_TOKEN_LENGTH) {
@@ -112,7 +117,7 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): SignerC
   const development = options.development ?? false;
 
   const deadlineMs = reader.integer('ATTO_SIGNER_REQUEST_TIMEOUT_MS', 800, 10, 60_000, 'milliseconds');
-  const callTimeoutMs = reader.integer('ATTO_SIGNER_BACKEND_TIMEOUT_MS', 500, 10, 60_000, 'milliseconds');
+  const callTimeoutMs = readBackendTimeout(reader);
   if (callTimeoutMs >= deadlineMs) {
     throw new ConfigError(
       'ATTO_SIGNER_BACKEND_TIMEOUT_MS',
@@ -123,6 +128,8 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): SignerC
   return {
     token: readToken(reader, development),
     capabilities: new Set(reader.choiceList('ATTO_SIGNER_CAPABILITIES', CAPABILITIES, ['VOTE', 'CHALLENGE'])),
+    networks: new Set(reader.choiceList('ATTO_SIGNER_NETWORKS', NETWORKS, NETWORKS)),
+    maxClockSkewMs: reader.integer('ATTO_SIGNER_MAX_CLOCK_SKEW_MS', 60_000, 100, 3_600_000, 'milliseconds'),
     backend: readBackend(reader, development, callTimeoutMs),
     api: {
       host: reader.optional('ATTO_SIGNER_HOST') ?? '127.0.0.1',
@@ -160,4 +167,13 @@ export function loadConfig(env: Environment, options: LoadOptions = {}): SignerC
     shutdownGraceMs: reader.integer('ATTO_SIGNER_SHUTDOWN_GRACE_MS', 5000, 0, 600_000, 'milliseconds'),
     logLevel: reader.choice('ATTO_SIGNER_LOG_LEVEL', LOG_LEVELS, 'info'),
   };
+}
+
+/**
+ * Reads only the backend settings (ATTO_SIGNER_BACKEND, ATTO_SIGNER_KEY or ATTO_SIGNER_KEY_FILE,
+ * ATTO_SIGNER_GCP_ENDPOINT, ATTO_SIGNER_BACKEND_TIMEOUT_MS), for commands that need no token.
+ */
+export function loadBackendConfig(env: Environment): BackendConfig {
+  const reader = new EnvReader(env);
+  return readBackend(reader, false, readBackendTimeout(reader));
 }
