@@ -53,9 +53,9 @@ export class Signer {
     const { config, logger } = options;
     this.config = config;
     this.logger = logger;
-    this.backend = options.backend ?? createBackend(config.backend);
+    this.backend = new MeteredBackend(options.backend ?? createBackend(config.backend), this.metrics, logger);
 
-    const breaker = createBackendBreaker(this.backend, config.breaker, this.metrics, logger);
+    const breaker = createBackendBreaker(this.backend, config.breaker, this.metrics);
     this.breaker = breaker;
     this.lifecycle = new Lifecycle({ backend: this.backend, breaker, timings: config.lifecycle, slowCallMs: config.slowCallMs, logger });
     this.queue = new SigningQueue(config.queue, this.metrics);
@@ -81,6 +81,7 @@ export class Signer {
       auth: new TokenAuth(config.token),
       capabilities: config.capabilities,
       metrics: this.metrics,
+      policy: { networks: config.networks, maxClockSkewMs: BigInt(config.maxClockSkewMs) },
       logger,
       maxBodyBytes: config.api.maxBodyBytes,
     });
