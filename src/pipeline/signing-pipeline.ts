@@ -49,11 +49,12 @@ export class SigningPipeline {
     if (state === 'circuitOpen') {
       throw this.reject('circuit_open', 'circuit breaker is open after backend failures; retry later', this.circuitRetryAfterSeconds);
     }
-    if (state === 'loadingPublicKey' || publicKey === undefined) {
-      throw this.reject('not_ready', 'signer is still loading its public key from the backend', 1);
-    }
+    // Checked before the key, because a backend misconfigured from the start has no key.
     if (state === 'misconfigured') {
       throw this.reject('not_ready', 'backend is misconfigured; see the signer log and /health', 5);
+    }
+    if (state === 'loadingPublicKey' || publicKey === undefined) {
+      throw this.reject('not_ready', 'signer is still loading its public key from the backend', 1);
     }
     return publicKey;
   }
