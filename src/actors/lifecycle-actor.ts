@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
@@ -6,6 +7,7 @@ import { selfTest } from '../kms/self-test.js';
 import type { SigningBackend } from '../kms/signing-backend.js';
 import { RepeatLimiter } from '../log/repeat-limiter.js';
 import { toAddress } from '../protocol/address.js';
+import { challengeMessage, MIN_CHALLENGE_BYTES } from '../protocol/challenge.js';
 import { type BreakerState, type LifecycleState, type LifecycleTimings, lifecycleMachine, READY_STATES } from './lifecycle-machine.js';
 
 /** During an outage every call fails; one warning per interval carries the count of the rest. */
@@ -54,6 +56,7 @@ export class Lifecycle {
       actors: {
         loadPublicKey: fromPromise(() => backend.loadPublicKey()),
         recheckBackend: fromPromise(() => selfTest(backend)),
+        probeBreaker: fromPromise(() => this.probeBreaker()),
       },
       actions: {
         closeBreaker: () => breaker.close(),
@@ -120,6 +123,17 @@ export class Lifecycle {
   /** Failed public-key loads since the last success. */
   get loadFailures(): number {
     return this.actor.getSnapshot().context.loadFailures;
+  }
+
+  /** Sends one random challenge through the breaker as its half-open trial call. */
+  private async probeBreaker(): Promise<void> {
+    const publicKey = this.publicKey;
+    if (publicKey === undefined) return;
+
+    const message = challengeMessage(publicKey, randomBytes(MIN_CHALLENGE_BYTES), BigInt(Date.now()));
+    await this.options.breaker.fire(message).catch(() => {
+      // The outcome reaches the machine as the breaker's close or open event.
+    });
   }
 
   private connectBreaker(breaker: CircuitBreaker<[Uint8Array], Uint8Array>, logger: Logger): void {

@@ -82,6 +82,9 @@ export const lifecycleMachine = setup({
     recheckBackend: fromPromise<Uint8Array>(async () => {
       throw new Error('recheckBackend is provided when the machine starts');
     }),
+    probeBreaker: fromPromise<void>(async () => {
+      throw new Error('probeBreaker is provided when the machine starts');
+    }),
   },
   actions: {
     storePublicKey: assign({
@@ -197,6 +200,10 @@ export const lifecycleMachine = setup({
         },
 
         halfOpen: {
+          // The trial call that closes or reopens the breaker, made at once so that a signer
+          // with no signing traffic (for example one taken out of a Service for being
+          // unready) still recovers. It never rejects; the breaker's events move the machine.
+          invoke: { src: 'probeBreaker' },
           on: {
             // The breaker closed after one good call; failures are recent, so serve as degraded.
             BREAKER_CLOSED: { target: 'degraded' },
