@@ -169,7 +169,7 @@ export class Lifecycle {
     if (to === 'misconfigured') {
       this.options.logger.error(fields, 'backend is misconfigured; fix the cause named in lastError, the signer re-checks by itself');
     } else if (to === 'circuitOpen') {
-      this.options.logger.warn(fields, 'circuit breaker opened; signing requests are answered 503 until the backend recovers');
+      this.options.logger.warn(fields, 'circuit breaker opened; signing requests get 503 until the backend recovers');
     } else {
       this.options.logger.info(fields, 'lifecycle state changed');
     }

@@ -65,9 +65,9 @@ function errorMessage(error: unknown): string {
 }
 
 /**
- * The service lifecycle. Backend results and breaker events move it between states; the
- * actors `loadPublicKey` and `recheckBackend` and the action `closeBreaker` are provided
- * when the machine is started (see lifecycle-actor.ts).
+ * The service lifecycle and a mirror of the breaker, moved by backend results and breaker
+ * events. The actors and the `closeBreaker` action are provided where the machine starts,
+ * in lifecycle-actor.ts.
  */
 export const lifecycleMachine = setup({
   types: {

@@ -17,7 +17,6 @@ export interface BreakerSettings {
   readonly rollingWindowMs: number;
 }
 
-export type SignAction = (message: Uint8Array) => Promise<Uint8Array>;
 
 
 /** Wraps `backend.sign` in an opossum circuit breaker whose events are counted. */

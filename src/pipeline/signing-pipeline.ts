@@ -39,7 +39,7 @@ export class SigningPipeline {
 
   /**
    * Returns the public key when the signer accepts signing requests, or throws a
-   * SigningRejectedError (503) that says why not.
+   * SigningRejectedError (503) with the reason.
    */
   admit(): Uint8Array {
     const state = this.lifecycle.state;
@@ -68,7 +68,7 @@ export class SigningPipeline {
 
   /**
    * Signs a 32- or 64-byte message. A recent signature of the same message is returned at
-   * once, and concurrent requests for one message share one backend call; anything else
+   * once, and concurrent requests for one message share one backend call. Anything else
    * goes through the queue and the breaker.
    */
   async sign(message: Uint8Array): Promise<Uint8Array> {

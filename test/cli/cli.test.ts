@@ -29,7 +29,8 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRe
         timeout: 20_000,
       },
       (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        let code = 0;
+        if (error !== null) code = typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout, stderr });
       },
     );
