@@ -17,8 +17,6 @@ export interface BreakerSettings {
   readonly rollingWindowMs: number;
 }
 
-
-
 /** Wraps `backend.sign` in an opossum circuit breaker whose events are counted. */
 export function createBackendBreaker(
   backend: SigningBackend,
