@@ -12,6 +12,7 @@ import type { SigningBackend } from './kms/signing-backend.js';
 import { LIFECYCLE_STATES } from './actors/lifecycle-machine.js';
 import { SignerMetrics } from './metrics/signer-metrics.js';
 import { createBackendBreaker } from './pipeline/backend-breaker.js';
+import { MeteredBackend } from './pipeline/metered-backend.js';
 import { SigningPipeline } from './pipeline/signing-pipeline.js';
 import { SigningQueue } from './pipeline/signing-queue.js';
 
@@ -73,6 +74,7 @@ export class Signer {
       lifecycleState: () => this.lifecycle.state,
       breakerState: () => this.lifecycle.breakerState,
       queueSize: () => this.queue.size,
+      queueCapacity: () => config.queue.maxSize,
       inFlight: () => this.queue.inFlight,
     });
 
@@ -104,7 +106,14 @@ export class Signer {
 
     const addresses = { api: addressOf(this.api), management: addressOf(this.management) };
     this.logger.info(
-      { backend: this.backend.name, keyName: this.backend.keyDescription, capabilities: [...this.config.capabilities], ...addresses },
+      {
+        backend: this.backend.name,
+        keyName: this.backend.keyDescription,
+        capabilities: [...this.config.capabilities],
+        networks: [...this.config.networks],
+        maxClockSkewMs: this.config.maxClockSkewMs,
+        ...addresses,
+      },
       'atto-signer listening',
     );
     return addresses;

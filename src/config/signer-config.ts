@@ -2,10 +2,14 @@ import type { LifecycleTimings } from '../actors/lifecycle-machine.js';
 import type { BreakerSettings } from '../pipeline/backend-breaker.js';
 import type { CacheSettings } from '../pipeline/signing-pipeline.js';
 import type { QueueSettings } from '../pipeline/signing-queue.js';
+import { NETWORK_CODES, type Network } from '../protocol/primitives.js';
 
 /** What a caller may have signed; each route needs one. */
 export const CAPABILITIES = ['BLOCK', 'VOTE', 'CHALLENGE'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
+
+/** The known Atto networks, all allowed by default in ATTO_SIGNER_NETWORKS. */
+export const NETWORKS = Object.keys(NETWORK_CODES) as Network[];
 
 export const BACKEND_TYPES = ['LOCAL', 'GCP'] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
@@ -26,6 +30,13 @@ export interface ListenConfig {
 export interface SignerConfig {
   readonly token: string;
   readonly capabilities: ReadonlySet<Capability>;
+  /** Networks whose blocks may be signed. */
+  readonly networks: ReadonlySet<Network>;
+  /**
+   * Largest distance, in milliseconds, between a challenge's timestamp and the signer's clock,
+   * and how far ahead of that clock a vote's timestamp may be.
+   */
+  readonly maxClockSkewMs: number;
   readonly backend: BackendConfig;
   readonly api: ListenConfig & { readonly maxBodyBytes: number };
   readonly management: ListenConfig;

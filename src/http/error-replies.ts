@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SigningRejectedError } from '../pipeline/signing-errors.js';
+import { PolicyViolationError } from '../policy/policy-rules.js';
 import { InvalidFieldError } from '../protocol/fields.js';
 import { JsonSyntaxError } from '../protocol/json.js';
 
@@ -40,6 +41,10 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof InvalidFieldError || error instanceof JsonSyntaxError) {
     return sendError(reply, 400, error.message);
+  }
+
+  if (error instanceof PolicyViolationError) {
+    return sendError(reply, error.statusCode, error.message);
   }
 
   if (error instanceof SigningRejectedError) {

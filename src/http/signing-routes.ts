@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Capability } from '../config/signer-config.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import type { SigningPipeline } from '../pipeline/signing-pipeline.js';
+import { checkCapability } from '../policy/capability.js';
+import { type PolicyViolation, PolicyViolationError } from '../policy/policy-rules.js';
+import { checkBlockPolicy, checkChallengePolicy, checkVotePolicy, type PolicySettings } from '../policy/signing-policy.js';
 import { hashBlock } from '../protocol/block.js';
 import { challengeMessage } from '../protocol/challenge.js';
 import { readBlockRequest, readChallengeRequest, readVoteRequest } from '../protocol/signing-requests.js';
@@ -14,6 +17,7 @@ export interface SigningRoutesOptions {
   readonly auth: TokenAuth;
   readonly capabilities: ReadonlySet<Capability>;
   readonly metrics: SignerMetrics;
+  readonly policy: PolicySettings;
 }
 
 /** Route settings read by the hooks: what the route needs and how it is metered. */
@@ -43,10 +47,28 @@ function toHex(bytes: Uint8Array): string {
 
 /**
  * The node-facing API: `GET /public-keys` and the three signing routes. Each signing route
- * reads as: check token and capability, parse, hash, sign through the pipeline, reply.
+ * reads as: check token and capability, parse, hash, check the signing policy, sign through
+ * the pipeline, reply.
  */
 export async function signingRoutes(app: FastifyInstance, options: SigningRoutesOptions): Promise<void> {
-  const { pipeline, auth, capabilities, metrics } = options;
+  const { pipeline, auth, capabilities, metrics, policy } = options;
+
+  /** Counts and logs a policy rejection; `hash` is the message that would have been signed. */
+  function recordRejection(request: FastifyRequest, violation: PolicyViolation, hash: Uint8Array | undefined): void {
+    metrics.policyRejections.inc({ rule: violation.rule });
+    const kind = (request.routeOptions.config as Partial<SigningRouteConfig>).kind;
+    request.log.warn(
+      { kind, rule: violation.rule, hash: hash === undefined ? undefined : toHex(hash), reason: violation.message },
+      'signing request rejected by policy',
+    );
+  }
+
+  /** Throws a PolicyViolationError (400 or 403) when `violation` is set, after recording it. */
+  function enforcePolicy(request: FastifyRequest, violation: PolicyViolation | undefined, hash: Uint8Array): void {
+    if (violation === undefined) return;
+    recordRejection(request, violation, hash);
+    throw new PolicyViolationError(violation);
+  }
 
   // Token and capability are checked before the body is read, so an unauthorized caller
   // costs no parsing. GET /public-keys needs no token, as in the reference signer.
@@ -57,8 +79,10 @@ export async function signingRoutes(app: FastifyInstance, options: SigningRoutes
     if (!auth.accepts(request.headers.authorization)) {
       return sendError(reply, 401, 'missing or invalid token in the Authorization header');
     }
-    if (!capabilities.has(config.capability)) {
-      return sendError(reply, 403, `this signer lacks the ${config.capability} capability; add it to ATTO_SIGNER_CAPABILITIES`);
+    const capabilityViolation = checkCapability(capabilities, config.capability);
+    if (capabilityViolation !== undefined) {
+      recordRejection(request, capabilityViolation, undefined);
+      return sendError(reply, capabilityViolation.status, capabilityViolation.message);
     }
   });
 
@@ -77,19 +101,25 @@ export async function signingRoutes(app: FastifyInstance, options: SigningRoutes
 
   app.post('/blocks', { config: { capability: 'BLOCK', kind: 'block' }, schema: { response: signatureResponse } }, async (request) => {
     const { block } = readBlockRequest(request.body);
-    pipeline.admit();
-    return { signature: toHex(await pipeline.sign(hashBlock(block))) };
+    const publicKey = pipeline.admit();
+    const hash = hashBlock(block);
+    enforcePolicy(request, checkBlockPolicy(block, publicKey, policy, BigInt(Date.now())), hash);
+    return { signature: toHex(await pipeline.sign(hash)) };
   });
 
   app.post('/votes', { config: { capability: 'VOTE', kind: 'vote' }, schema: { response: signatureResponse } }, async (request) => {
     const { vote } = readVoteRequest(request.body);
-    pipeline.admit();
-    return { signature: toHex(await pipeline.sign(hashVote(vote))) };
+    const publicKey = pipeline.admit();
+    const hash = hashVote(vote);
+    enforcePolicy(request, checkVotePolicy(vote, publicKey, policy, BigInt(Date.now())), hash);
+    return { signature: toHex(await pipeline.sign(hash)) };
   });
 
   app.post('/challenges', { config: { capability: 'CHALLENGE', kind: 'challenge' }, schema: { response: signatureResponse } }, async (request) => {
     const { challenge, timestamp } = readChallengeRequest(request.body);
     const publicKey = pipeline.admit();
-    return { signature: toHex(await pipeline.sign(challengeMessage(publicKey, challenge, timestamp))) };
+    const message = challengeMessage(publicKey, challenge, timestamp);
+    enforcePolicy(request, checkChallengePolicy(challenge, timestamp, policy, BigInt(Date.now())), message);
+    return { signature: toHex(await pipeline.sign(message)) };
   });
 }

@@ -17,6 +17,13 @@ export const REDACTED_PATHS = [
   'config.token',
   'config.backend.seed',
   '*.authorization',
+  // Paths are case-sensitive: Node lower-cases incoming header names, but an object built
+  // by hand or by a client library may keep the `Authorization` spelling.
+  'Authorization',
+  'headers.Authorization',
+  '*.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
   '*.token',
   '*.seed',
   '*.privateKey',

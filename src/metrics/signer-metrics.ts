@@ -13,6 +13,7 @@ export interface MetricSources {
   lifecycleState(): string;
   breakerState(): string;
   queueSize(): number;
+  queueCapacity(): number;
   inFlight(): number;
 }
 
@@ -51,6 +52,14 @@ export class SignerMetrics {
     name: `${METRIC_PREFIX}queue_rejections_total`,
     help: 'Signing requests rejected by the queue, by reason (full, deadline, not_ready, circuit_open, stopping)',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Requests rejected by the signing policy before reaching the queue, by rule (see src/policy/policy-rules.ts). */
+  readonly policyRejections = new Counter({
+    name: `${METRIC_PREFIX}policy_rejections_total`,
+    help: 'Signing requests rejected by the signing policy, by rule',
+    labelNames: ['rule'] as const,
     registers: [this.registry],
   });
 
@@ -96,6 +105,15 @@ export class SignerMetrics {
       registers: [this.registry],
       collect() {
         this.set(metrics.sources?.queueSize() ?? 0);
+      },
+    });
+
+    new Gauge({
+      name: `${METRIC_PREFIX}queue_capacity`,
+      help: 'Signing requests allowed to wait (ATTO_SIGNER_QUEUE_MAX_SIZE)',
+      registers: [this.registry],
+      collect() {
+        this.set(metrics.sources?.queueCapacity() ?? 0);
       },
     });
 

@@ -1,14 +1,16 @@
 import { BLOCK_SCHEMAS, readBlock, type Block } from './block.js';
-import { MAX_CHALLENGE_BYTES, MIN_CHALLENGE_BYTES } from './challenge.js';
-import { readObjectValue, variableHexField, type JsonSchema } from './fields.js';
+import { CHALLENGE_PARSE_LIMIT_BYTES, MAX_CHALLENGE_BYTES, MIN_CHALLENGE_BYTES } from './challenge.js';
+import { readObjectValue, variableHexField, type Field, type JsonSchema } from './fields.js';
 import { timestampField } from './primitives.js';
 import { readVote, VOTE_SCHEMA, type Vote } from './vote.js';
 
-const challengeField = variableHexField(
-  MIN_CHALLENGE_BYTES,
-  MAX_CHALLENGE_BYTES,
-  'challenge bytes from the peer handshake, as hex',
-);
+// The parser reads any even-length hex up to its hard cap; the length the signer accepts is the
+// policy's `challenge_length` rule, which the schema documents.
+const parsedChallengeField = variableHexField(0, CHALLENGE_PARSE_LIMIT_BYTES, 'challenge bytes from the peer handshake, as hex');
+const challengeField: Field<Buffer> = {
+  read: parsedChallengeField.read,
+  schema: { ...parsedChallengeField.schema, minLength: MIN_CHALLENGE_BYTES * 2, maxLength: MAX_CHALLENGE_BYTES * 2 },
+};
 
 export interface BlockSigningRequest {
   readonly block: Block;

@@ -1,6 +1,7 @@
 import { LosslessNumber, parse, stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { serializeBlock } from '../../src/protocol/block.js';
+import { CHALLENGE_PARSE_LIMIT_BYTES } from '../../src/protocol/challenge.js';
 import { InvalidFieldError } from '../../src/protocol/fields.js';
 import { JsonSyntaxError, parseJsonBody } from '../../src/protocol/json.js';
 import { readBlockRequest, readChallengeRequest, readVoteRequest } from '../../src/protocol/signing-requests.js';
@@ -176,10 +177,15 @@ const voteCases: RejectCase[] = [
 ];
 
 const challengeCases: RejectCase[] = [
-  { name: 'challenge of 63 bytes', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: CHALLENGE_HEX.slice(2) },
   { name: 'challenge of odd length', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: `${CHALLENGE_HEX}A` },
   { name: 'non-hex challenge', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: 'ZZ'.repeat(64) },
-  { name: 'challenge of 1025 bytes', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: 'AB'.repeat(1025) },
+  {
+    name: 'challenge over the parse limit',
+    reader: readChallengeRequest,
+    body: CHALLENGE,
+    path: 'target',
+    value: 'AB'.repeat(CHALLENGE_PARSE_LIMIT_BYTES + 1),
+  },
   { name: 'challenge as a number', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: num('1') },
   { name: 'challenge as an object', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: {} },
   { name: 'missing challenge', reader: readChallengeRequest, body: CHALLENGE, path: 'target', value: MISSING },
@@ -290,6 +296,14 @@ describe('request readers accept', () => {
     expect(body).toContain(CHALLENGE_HEX.toLowerCase());
     expect(request.challenge.toString('hex').toUpperCase()).toBe(CHALLENGE_HEX);
     expect(request.timestamp).toBe(BigInt(CHALLENGE_TIMESTAMP));
+  });
+
+  // The length the signer accepts (64 to 1024 bytes) is a signing-policy rule, not a parse error.
+  it('challenge of 63 bytes', () => {
+    const challenge = vectorChallenge(63);
+    const request = readChallengeRequest(parseJsonBody(Buffer.from(withValue(CHALLENGE, 'target', challenge.toString('hex')))));
+
+    expect(request.challenge.equals(challenge)).toBe(true);
   });
 
   it('challenge of 1024 bytes', () => {
