@@ -21,6 +21,8 @@ export interface SignerOptions {
   readonly logger: Logger;
   /** A backend to use in place of the configured one (tests pass a controllable one). */
   readonly backend?: SigningBackend;
+  /** The clock of the policy's time rules, in milliseconds since the epoch; `Date.now` by default. */
+  readonly clock?: () => number;
 }
 
 /** Bound addresses of the two servers, as `host:port`. */
@@ -84,6 +86,7 @@ export class Signer {
       capabilities: config.capabilities,
       metrics: this.metrics,
       policy: { networks: config.networks, maxClockSkewMs: BigInt(config.maxClockSkewMs) },
+      clock: options.clock ?? Date.now,
       logger,
       maxBodyBytes: config.api.maxBodyBytes,
     });

@@ -102,7 +102,7 @@ function readToken(reader: EnvReader, development: boolean): string {
   if (!development && token.length < MIN_TOKEN_LENGTH) {
     throw new ConfigError(
       'ATTO_SIGNER_TOKEN',
-      `is ${token.length} characters long; use at least ${MIN_TOKEN_LENGTH} random characters (for example: openssl rand -hex 32)`,
+      `is ${token.length} character${token.length === 1 ? '' : 's'} long; use at least ${MIN_TOKEN_LENGTH} random characters (for example: openssl rand -hex 32)`,
     );
   }
   return token;

@@ -54,6 +54,9 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
 
   // Fastify's own client errors (body too large, unsupported media type, bad content length)
   // carry a 4xx status and a message that contains no internals.
+  if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return sendError(reply, 415, 'request body must be JSON sent with Content-Type: application/json');
+  }
   const status = (error as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return sendError(reply, status, error.message);

@@ -18,6 +18,8 @@ export interface SigningRoutesOptions {
   readonly capabilities: ReadonlySet<Capability>;
   readonly metrics: SignerMetrics;
   readonly policy: PolicySettings;
+  /** Milliseconds since the epoch, for the policy's time rules. */
+  readonly clock: () => number;
 }
 
 /** Route settings read by the hooks: what the route needs and how it is metered. */
@@ -51,7 +53,7 @@ function toHex(bytes: Uint8Array): string {
  * the pipeline, reply.
  */
 export async function signingRoutes(app: FastifyInstance, options: SigningRoutesOptions): Promise<void> {
-  const { pipeline, auth, capabilities, metrics, policy } = options;
+  const { pipeline, auth, capabilities, metrics, policy, clock } = options;
 
   /** Counts and logs a policy rejection; `hash` is the message that would have been signed. */
   function recordRejection(request: FastifyRequest, violation: PolicyViolation, hash: Uint8Array | undefined): void {
@@ -103,7 +105,7 @@ export async function signingRoutes(app: FastifyInstance, options: SigningRoutes
     const { block } = readBlockRequest(request.body);
     const publicKey = pipeline.admit();
     const hash = hashBlock(block);
-    enforcePolicy(request, checkBlockPolicy(block, publicKey, policy, BigInt(Date.now())), hash);
+    enforcePolicy(request, checkBlockPolicy(block, publicKey, policy, BigInt(clock())), hash);
     return { signature: toHex(await pipeline.sign(hash)) };
   });
 
@@ -111,7 +113,7 @@ export async function signingRoutes(app: FastifyInstance, options: SigningRoutes
     const { vote } = readVoteRequest(request.body);
     const publicKey = pipeline.admit();
     const hash = hashVote(vote);
-    enforcePolicy(request, checkVotePolicy(vote, publicKey, policy, BigInt(Date.now())), hash);
+    enforcePolicy(request, checkVotePolicy(vote, publicKey, policy, BigInt(clock())), hash);
     return { signature: toHex(await pipeline.sign(hash)) };
   });
 
@@ -119,7 +121,7 @@ export async function signingRoutes(app: FastifyInstance, options: SigningRoutes
     const { challenge, timestamp } = readChallengeRequest(request.body);
     const publicKey = pipeline.admit();
     const message = challengeMessage(publicKey, challenge, timestamp);
-    enforcePolicy(request, checkChallengePolicy(challenge, timestamp, policy, BigInt(Date.now())), message);
+    enforcePolicy(request, checkChallengePolicy(challenge, timestamp, policy, BigInt(clock())), message);
     return { signature: toHex(await pipeline.sign(message)) };
   });
 }

@@ -31,15 +31,24 @@ export async function startVectorKms(): Promise<{ fake: FakeKms; endpoint: strin
   return startFakeKms({ seed: VECTOR_SEED });
 }
 
-/** Starts a GCP signer against `endpoint` with SHORT_TIMINGS, overridden by `env`. */
-export function startGcpSigner(fake: FakeKms, endpoint: string, env: Record<string, string> = {}): Promise<StartedSigner> {
-  return startSigner({
-    ATTO_SIGNER_BACKEND: 'GCP',
-    ATTO_SIGNER_KEY: fake.keyVersionName,
-    ATTO_SIGNER_GCP_ENDPOINT: endpoint,
-    ...SHORT_TIMINGS,
-    ...env,
-  });
+/** Starts a GCP signer against `endpoint` with SHORT_TIMINGS, overridden by `env`; `clock` replaces the policy's clock. */
+export function startGcpSigner(
+  fake: FakeKms,
+  endpoint: string,
+  env: Record<string, string> = {},
+  clock?: () => number,
+): Promise<StartedSigner> {
+  return startSigner(
+    {
+      ATTO_SIGNER_BACKEND: 'GCP',
+      ATTO_SIGNER_KEY: fake.keyVersionName,
+      ATTO_SIGNER_GCP_ENDPOINT: endpoint,
+      ...SHORT_TIMINGS,
+      ...env,
+    },
+    undefined,
+    clock,
+  );
 }
 
 /** Waits until /health reports `state`, and returns false when it does not within `timeoutMs`. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { FakeKms } from '../support/fake-kms/index.js';
 import type { StartedSigner } from '../support/start-signer.js';
@@ -23,11 +23,14 @@ let signer: StartedSigner;
 beforeAll(async () => {
   const kms = await startVectorKms();
   fake = kms.fake;
-  // Timing is not under test here, so calls get time to spare on a busy machine.
-  signer = await startGcpSigner(fake, kms.endpoint, {
-    ATTO_SIGNER_BACKEND_TIMEOUT_MS: '2000',
-    ATTO_SIGNER_REQUEST_TIMEOUT_MS: '3000',
-  });
+  // Timing is not under test here, so calls get time to spare on a busy machine. The policy
+  // signs a challenge only near its own clock, so that clock reads the vectors' time.
+  signer = await startGcpSigner(
+    fake,
+    kms.endpoint,
+    { ATTO_SIGNER_BACKEND_TIMEOUT_MS: '2000', ATTO_SIGNER_REQUEST_TIMEOUT_MS: '3000' },
+    () => Number(CHALLENGE_TIMESTAMP),
+  );
   expect(await waitForState(signer, 'ready')).toBe(true);
 });
 
@@ -70,15 +73,7 @@ describe('GCP signer signing vectors', () => {
     const body = `{"target":"${challenge}","timestamp":${CHALLENGE_TIMESTAMP}}`;
     const callsBefore = fake.calls.asymmetricSign;
 
-    // The signer only signs a challenge timestamped near its own clock, and the signer runs in
-    // this process, so its clock is set to the vector's timestamp. Timers stay real.
-    vi.useFakeTimers({ toFake: ['Date'], now: Number(CHALLENGE_TIMESTAMP), shouldAdvanceTime: true });
-    let outcome;
-    try {
-      outcome = await postSigning(signer, '/challenges', body);
-    } finally {
-      vi.useRealTimers();
-    }
+    const outcome = await postSigning(signer, '/challenges', body);
 
     expect(outcome.status).toBe(200);
     expect(outcome.body.signature).toBe(vector.signature);

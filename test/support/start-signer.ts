@@ -19,9 +19,13 @@ export interface StartedSigner {
 
 /**
  * Starts a signer on 127.0.0.1 with ports picked by the OS. `env` adds or overrides
- * ATTO_SIGNER_* settings; `backend` replaces the configured backend.
+ * ATTO_SIGNER_* settings; `backend` replaces the configured backend, and `clock` the policy's clock.
  */
-export async function startSigner(env: Record<string, string> = {}, backend?: SigningBackend): Promise<StartedSigner> {
+export async function startSigner(
+  env: Record<string, string> = {},
+  backend?: SigningBackend,
+  clock?: () => number,
+): Promise<StartedSigner> {
   const config = loadConfig({
     ATTO_SIGNER_TOKEN: TEST_TOKEN,
     ATTO_SIGNER_BACKEND: 'LOCAL',
@@ -42,7 +46,7 @@ export async function startSigner(env: Record<string, string> = {}, backend?: Si
       callback();
     },
   });
-  const signer = new Signer({ config, logger: createLogger(config.logLevel, sink), ...(backend ? { backend } : {}) });
+  const signer = new Signer({ config, logger: createLogger(config.logLevel, sink), ...(backend ? { backend } : {}), ...(clock ? { clock } : {}) });
   const addresses = await signer.start();
 
   return {
