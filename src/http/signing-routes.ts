@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Capability } from '../config/signer-config.js';
+import { RepeatLimiter } from '../log/repeat-limiter.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import type { SigningPipeline } from '../pipeline/signing-pipeline.js';
 import { checkCapability } from '../policy/capability.js';
@@ -43,6 +44,8 @@ const signatureResponse = {
   },
 } as const;
 
+const REJECTION_LOG_INTERVAL_MS = 1000;
+
 function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
 }
@@ -55,12 +58,19 @@ function toHex(bytes: Uint8Array): string {
 export async function signingRoutes(app: FastifyInstance, options: SigningRoutesOptions): Promise<void> {
   const { pipeline, auth, capabilities, metrics, policy, clock } = options;
 
+  // A caller that keeps sending refused requests gets one warning per interval; the metric
+  // counts every rejection, and the warning carries the count of the ones not logged.
+  const rejectionLog = new RepeatLimiter(REJECTION_LOG_INTERVAL_MS);
+
   /** Counts and logs a policy rejection; `hash` is the message that would have been signed. */
   function recordRejection(request: FastifyRequest, violation: PolicyViolation, hash: Uint8Array | undefined): void {
     metrics.policyRejections.inc({ rule: violation.rule });
+    const suppressed = rejectionLog.take();
+    if (suppressed === undefined) return;
+
     const kind = (request.routeOptions.config as Partial<SigningRouteConfig>).kind;
     request.log.warn(
-      { kind, rule: violation.rule, hash: hash === undefined ? undefined : toHex(hash), reason: violation.message },
+      { kind, rule: violation.rule, hash: hash === undefined ? undefined : toHex(hash), reason: violation.message, suppressed },
       'signing request rejected by policy',
     );
   }

@@ -121,12 +121,17 @@ describe('policy rejections over HTTP', () => {
     const records = started.logs
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((record) => record.msg === 'signing request rejected by policy');
-    const voteRecord = records.find((record) => record.kind === 'vote' && record.rule === 'key_match');
+    const first = records[0];
 
-    expect(records).toHaveLength(REJECTED.length);
+    // One warning per second at most; the rest are counted in the next warning's `suppressed`.
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThanOrEqual(REJECTED.length);
     expect(records.every((record) => record.level === 40)).toBe(true);
-    expect(voteRecord?.hash).toMatch(/^[0-9A-F]{64}$/);
-    expect(voteRecord?.reason).toContain(OTHER_PUBLIC_KEY);
+    expect(first?.kind).toBe('vote');
+    expect(first?.rule).toBe(REJECTED[0]!.rule);
+    expect(first?.hash).toMatch(/^[0-9A-F]{64}$/);
+    expect(first?.reason).toContain(OTHER_PUBLIC_KEY);
+    expect(first?.suppressed).toBe(0);
   });
 
   it('logs never contain the token', () => {
