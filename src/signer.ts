@@ -131,6 +131,21 @@ export class Signer {
     return this.stopping;
   }
 
+  /**
+   * Closes the API server. Fastify closes the keep-alive connections that are idle when it
+   * starts closing; a connection whose request was still running becomes idle later and would
+   * hold the server open until its keep-alive timeout, so idle connections are swept until the
+   * server has closed.
+   */
+  private async closeApi(): Promise<void> {
+    const sweep = setInterval(() => this.api.server.closeIdleConnections(), 50);
+    try {
+      await this.api.close();
+    } finally {
+      clearInterval(sweep);
+    }
+  }
+
   private async shutdown(): Promise<void> {
     this.logger.info({ graceMs: this.config.shutdownGraceMs, queued: this.queue.size, inFlight: this.queue.inFlight }, 'stopping');
     this.lifecycle.stop();
@@ -138,7 +153,7 @@ export class Signer {
     await this.queue.drain(this.config.shutdownGraceMs);
     this.queue.abortAll();
 
-    await this.api.close();
+    await this.closeApi();
     this.breaker.shutdown();
     await this.backend.close();
     await this.management.close();
