@@ -23,6 +23,13 @@ export interface QueueSettings {
 const MIN_CALL_BUDGET_SHARE = 0.1;
 
 const DEADLINE = Symbol('deadline');
+
+/** A promise that rejects with the signal's reason once it aborts. */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
 const STOPPING = Symbol('stopping');
 
 /**
@@ -61,31 +68,71 @@ export class SigningQueue {
       throw new SigningRejectedError('full', `signing queue is full (${this.settings.maxSize} requests waiting)`, 1);
     }
 
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(DEADLINE), this.settings.deadlineMs);
-    this.pending.add(controller);
     const enqueuedAt = performance.now();
     const startBy = enqueuedAt + this.settings.deadlineMs * (1 - MIN_CALL_BUDGET_SHARE);
+    const canStartNow = this.queue.size === 0 && this.queue.pending < this.settings.concurrency && !this.queue.isRateLimited;
+    return canStartNow ? this.runNow(task, enqueuedAt, startBy) : this.runQueued(task, enqueuedAt, startBy);
+  }
 
+  /**
+   * Runs a task that finds a free slot. It starts at once and its backend call is bounded by
+   * the breaker's call timeout, which the configuration keeps below the deadline, so it needs
+   * no deadline timer; skipping it saves an AbortController, a timer and two listeners.
+   */
+  private runNow<T>(task: () => Promise<T>, enqueuedAt: number, startBy: number): Promise<T> {
+    let started = false;
+    let held: AbortController | undefined;
+    const result = this.queue.add(() => {
+      started = true;
+      return this.start(task, enqueuedAt, startBy, held);
+    });
+    // p-queue starts a task inside add() when it can. Its rate-limit flag can lag, so a task
+    // may be held back after all; it then gets the deadline of a queued task.
+    if (started) return result;
+
+    const controller = new AbortController();
+    held = controller;
+    // The task may still start and fail after the deadline answered the request.
+    result.catch(() => undefined);
+    return this.withDeadline(controller, () => Promise.race([result, rejectOnAbort(controller.signal)]));
+  }
+
+  /** Runs a task that must wait, with a deadline that removes it from the queue unstarted. */
+  private runQueued<T>(task: () => Promise<T>, enqueuedAt: number, startBy: number): Promise<T> {
+    const controller = new AbortController();
+    return this.withDeadline(controller, () =>
+      this.queue.add(() => this.start(task, enqueuedAt, startBy, controller), { signal: controller.signal }),
+    );
+  }
+
+  /** Aborts `controller` at the deadline or on shutdown, and explains the abort to the caller. */
+  private async withDeadline<T>(controller: AbortController, run: () => Promise<T>): Promise<T> {
+    const timer = setTimeout(() => controller.abort(DEADLINE), this.settings.deadlineMs);
+    this.pending.add(controller);
     try {
-      return await this.queue.add(
-        () => {
-          const now = performance.now();
-          this.metrics.queueWait.observe((now - enqueuedAt) / 1000);
-          if (now > startBy) {
-            controller.abort(DEADLINE);
-            return Promise.reject(controller.signal.reason);
-          }
-          return task();
-        },
-        { signal: controller.signal },
-      );
+      return await run();
     } catch (error) {
       throw this.explainAbort(controller.signal, error);
     } finally {
       clearTimeout(timer);
       this.pending.delete(controller);
     }
+  }
+
+  /**
+   * Starts `task` unless its request was already answered (aborted) or too little of its
+   * deadline is left for a useful backend call.
+   */
+  private start<T>(task: () => Promise<T>, enqueuedAt: number, startBy: number, controller: AbortController | undefined): Promise<T> {
+    if (controller?.signal.aborted) return Promise.reject(controller.signal.reason);
+
+    const now = performance.now();
+    this.metrics.queueWait.observe((now - enqueuedAt) / 1000);
+    if (now <= startBy) return task();
+
+    if (controller === undefined) return Promise.reject(this.deadlineError());
+    controller.abort(DEADLINE);
+    return Promise.reject(controller.signal.reason);
   }
 
   /** Resolves when no request waits or runs, or after `timeoutMs`, whichever comes first. */
@@ -112,6 +159,10 @@ export class SigningQueue {
       this.metrics.queueRejections.inc({ reason: 'stopping' });
       return new SigningRejectedError('stopping', 'signer is shutting down', 1);
     }
+    return this.deadlineError();
+  }
+
+  private deadlineError(): SigningRejectedError {
     this.metrics.queueRejections.inc({ reason: 'deadline' });
     return new SigningRejectedError(
       'deadline',
