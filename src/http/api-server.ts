@@ -19,6 +19,10 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // `request.log` is the service logger itself: a pino child per request (with its
+    // redaction) costs more than the few request logs it would serve, which carry
+    // `requestId` explicitly.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: options.maxBodyBytes,
     // Keep-alive connections that are idle are closed at shutdown instead of holding it up.
     forceCloseConnections: 'idle',

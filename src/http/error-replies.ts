@@ -62,6 +62,6 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     return sendError(reply, status, error.message);
   }
 
-  request.log.error({ err: error }, 'unexpected error while handling a request');
+  request.log.error({ err: error, requestId: request.id, url: request.url }, 'unexpected error while handling a request');
   return sendError(reply, 500, 'internal error; see the signer log');
 }

@@ -70,7 +70,14 @@ export async function signingRoutes(app: FastifyInstance, options: SigningRoutes
 
     const kind = (request.routeOptions.config as Partial<SigningRouteConfig>).kind;
     request.log.warn(
-      { kind, rule: violation.rule, hash: hash === undefined ? undefined : toHex(hash), reason: violation.message, suppressed },
+      {
+        requestId: request.id,
+        kind,
+        rule: violation.rule,
+        hash: hash === undefined ? undefined : toHex(hash),
+        reason: violation.message,
+        suppressed,
+      },
       'signing request rejected by policy',
     );
   }
