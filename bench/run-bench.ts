@@ -40,6 +40,13 @@ import { median, type LoadScenario, type RetryStorm, type RunResults, type Serve
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT_DIR = join(BENCH_DIR, '..');
 const DIST_DIR = join(ROOT_DIR, 'dist');
+
+/** The Node flags of the `start` script in package.json, so the bench runs the signer as operators do. */
+const START_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((part) => part.startsWith('--'));
 const BUILD_DIR = join(BENCH_DIR, '.build');
 
 const { values: cli } = parseArgs({
@@ -112,12 +119,15 @@ async function waitUntilReady(target: Target): Promise<void> {
   }
 }
 
-/** Starts the built signer, with `overrides` in place of settings of the LOCAL configuration. */
+/**
+ * Starts the built signer as `npm start` does, with the Node flags of that script, and with
+ * `overrides` in place of settings of the LOCAL configuration.
+ */
 async function startSigner(overrides: Record<string, string> = {}, nodeOptions: string[] = []): Promise<Target> {
   const apiPort = await findFreePort();
   const managementPort = await findFreePort();
   const env = { ...localSignerEnv(apiPort, managementPort), ...overrides };
-  const signer = startNode('signer', [...nodeOptions, join(DIST_DIR, 'main.js')], env);
+  const signer = startNode('signer', [...START_NODE_FLAGS, ...nodeOptions, join(DIST_DIR, 'main.js')], env);
   const target: Target = {
     label: 'signer',
     process: signer,
