@@ -133,7 +133,7 @@ export class Signer {
 
   /**
    * Closes the API server. Fastify closes the keep-alive connections that are idle when it
-   * starts closing; a connection whose request was still running becomes idle later and would
+   * starts closing. A connection whose request was still running becomes idle later and would
    * hold the server open until its keep-alive timeout, so idle connections are swept until the
    * server has closed.
    */

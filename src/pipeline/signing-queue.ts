@@ -75,23 +75,23 @@ export class SigningQueue {
   }
 
   /**
-   * Runs a task that finds a free slot. It starts at once and its backend call is bounded by
-   * the breaker's call timeout, which the configuration keeps below the deadline, so it needs
-   * no deadline timer; skipping it saves an AbortController, a timer and two listeners.
+   * Runs a task that finds a free slot. It starts at once, and the breaker's call timeout,
+   * which the configuration keeps below the deadline, bounds its backend call. So it needs
+   * no deadline timer, which saves an AbortController, a timer and two listeners.
    */
   private runNow<T>(task: () => Promise<T>, enqueuedAt: number, startBy: number): Promise<T> {
     let started = false;
-    let held: AbortController | undefined;
+    let heldBack: AbortController | undefined;
     const result = this.queue.add(() => {
       started = true;
-      return this.start(task, enqueuedAt, startBy, held);
+      return this.start(task, enqueuedAt, startBy, heldBack);
     });
     // p-queue starts a task inside add() when it can. Its rate-limit flag can lag, so a task
     // may be held back after all; it then gets the deadline of a queued task.
     if (started) return result;
 
     const controller = new AbortController();
-    held = controller;
+    heldBack = controller;
     // The task may still start and fail after the deadline answered the request.
     result.catch(() => undefined);
     return this.withDeadline(controller, () => Promise.race([result, rejectOnAbort(controller.signal)]));
@@ -145,7 +145,10 @@ export class SigningQueue {
     clearTimeout(timer);
   }
 
-  /** Answers every waiting and running request with 503 at once. */
+  /**
+   * Rejects with 503 at once every request still waiting, and every running one that waited.
+   * A request that started on arrival finishes within the breaker's call timeout.
+   */
   abortAll(): void {
     for (const controller of this.pending) {
       controller.abort(STOPPING);
