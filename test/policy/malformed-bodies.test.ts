@@ -3,7 +3,7 @@ import { LosslessNumber, parse, stringify } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, healthState, startSigner, TEST_TOKEN, type StartedSigner } from '../support/start-signer.js';
 import { post } from '../support/http-client.js';
-import { bodyText, OTHER_PUBLIC_KEY, ROUTE_BY_KIND, SIGNER_PUBLIC_KEY, type GeneratedRequest } from './request-model.js';
+import { bodyText, NOW, ROUTE_BY_KIND, SIGNER_PUBLIC_KEY, VALID_SEND_BLOCK, type GeneratedRequest } from './request-model.js';
 
 let started: StartedSigner;
 
@@ -16,27 +16,11 @@ afterAll(async () => {
   await started.stop();
 });
 
-const now = { relativeToNow: true, value: 0n };
-
 /** Requests the signer accepts, one per kind and block type; each mutation starts from one of them. */
 const VALID_REQUESTS: readonly GeneratedRequest[] = [
-  ...(['OPEN', 'RECEIVE', 'SEND', 'CHANGE'] as const).map(
-    (type): GeneratedRequest => ({
-      kind: 'block',
-      type,
-      network: 'LIVE',
-      version: 0n,
-      algorithm: 'V1',
-      publicKey: SIGNER_PUBLIC_KEY,
-      height: 2n,
-      balance: 1n,
-      timestamp: now,
-      amount: 1n,
-      receiverPublicKey: OTHER_PUBLIC_KEY,
-    }),
-  ),
-  { kind: 'vote', version: 0n, algorithm: 'V1', blockAlgorithm: 'V1', publicKey: SIGNER_PUBLIC_KEY, blockHash: 'BB'.repeat(32), timestamp: now },
-  { kind: 'challenge', length: 64, fill: 3, timestamp: now },
+  ...(['OPEN', 'RECEIVE', 'SEND', 'CHANGE'] as const).map((type): GeneratedRequest => ({ ...VALID_SEND_BLOCK, type })),
+  { kind: 'vote', version: 0n, algorithm: 'V1', blockAlgorithm: 'V1', publicKey: SIGNER_PUBLIC_KEY, blockHash: 'BB'.repeat(32), timestamp: NOW },
+  { kind: 'challenge', length: 64, fill: 3, timestamp: NOW },
 ];
 
 type JsonTree = Record<string, unknown> | unknown[];

@@ -13,6 +13,7 @@ import {
   ROUTE_BY_KIND,
   SIGNER_PUBLIC_KEY,
   statusOf,
+  VALID_SEND_BLOCK,
   variantBodyText,
   type GeneratedRequest,
   type ModelSettings,
@@ -66,19 +67,7 @@ const VOTE = {
   blockHash: 'BB'.repeat(32),
   timestamp: relative(0n),
 } as const;
-const BLOCK = {
-  kind: 'block',
-  type: 'SEND',
-  network: 'LIVE',
-  version: 0n,
-  algorithm: 'V1',
-  publicKey: SIGNER_PUBLIC_KEY,
-  height: 2n,
-  balance: 1n,
-  timestamp: relative(0n),
-  amount: 1n,
-  receiverPublicKey: OTHER_PUBLIC_KEY,
-} as const;
+const BLOCK = VALID_SEND_BLOCK;
 const CHALLENGE = { kind: 'challenge', length: 64, fill: 0, timestamp: relative(0n) } as const;
 
 /** One rejected request per rule that a parsed request can break. */

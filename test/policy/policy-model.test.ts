@@ -19,6 +19,7 @@ import {
   type GeneratedRequest,
   type ModelSettings,
   type VoteRequest,
+  VALID_SEND_BLOCK,
   variantBodyText,
 } from './request-model.js';
 
@@ -70,19 +71,7 @@ describe('policy against the model', () => {
   });
 });
 
-const BLOCK: BlockRequest = {
-  kind: 'block',
-  type: 'SEND',
-  network: 'LIVE',
-  version: 0n,
-  algorithm: 'V1',
-  publicKey: SIGNER_PUBLIC_KEY,
-  height: 2n,
-  balance: 1n,
-  timestamp: { relativeToNow: true, value: 0n },
-  amount: 1n,
-  receiverPublicKey: OTHER_PUBLIC_KEY,
-};
+const BLOCK: BlockRequest = VALID_SEND_BLOCK;
 const VOTE: VoteRequest = {
   kind: 'vote',
   version: 0n,

@@ -57,6 +57,24 @@ export interface BlockRequest {
   readonly receiverPublicKey: string;
 }
 
+/** The signer's clock at send time. */
+export const NOW: GeneratedTimestamp = { relativeToNow: true, value: 0n };
+
+/** A SEND block that every rule accepts; tests change one field of it. */
+export const VALID_SEND_BLOCK: BlockRequest = {
+  kind: 'block',
+  type: 'SEND',
+  network: 'LIVE',
+  version: 0n,
+  algorithm: 'V1',
+  publicKey: SIGNER_PUBLIC_KEY,
+  height: 2n,
+  balance: 1n,
+  timestamp: NOW,
+  amount: 1n,
+  receiverPublicKey: OTHER_PUBLIC_KEY,
+};
+
 export interface VoteRequest {
   readonly kind: 'vote';
   readonly version: bigint;
