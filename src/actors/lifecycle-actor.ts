@@ -34,7 +34,7 @@ export interface LifecycleOptions {
 
 type Snapshot = SnapshotFrom<typeof lifecycleMachine>;
 
-/** The top-level state of the lifecycle region, without its sub-states. */
+/** Returns the top-level state of the lifecycle region, without its sub-states. */
 function lifecycleStateOf(snapshot: Snapshot): LifecycleState {
   const value = snapshot.value.lifecycle;
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as LifecycleState;

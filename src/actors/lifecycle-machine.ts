@@ -55,7 +55,7 @@ export type LifecycleEvent =
   | { type: 'BREAKER_CLOSED' }
   | { type: 'STOP' };
 
-/** The error carried by BACKEND_FAILED or by an invoked actor's error event. */
+/** Returns the error carried by BACKEND_FAILED or by an invoked actor's error event. */
 function eventError(event: { type: string }): unknown {
   return (event as { error?: unknown }).error;
 }

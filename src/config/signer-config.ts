@@ -4,7 +4,7 @@ import type { CacheSettings } from '../pipeline/signing-pipeline.js';
 import type { QueueSettings } from '../pipeline/signing-queue.js';
 import { NETWORK_CODES, type Network } from '../protocol/primitives.js';
 
-/** What a caller may have signed; each route needs one. */
+/** A permission to have one kind of message signed; each signing route needs one. */
 export const CAPABILITIES = ['BLOCK', 'VOTE', 'CHALLENGE'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -18,12 +18,12 @@ const OUTCOME_BY_STATUS: Record<number, string> = {
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** Why the pipeline rejected this request, for the outcome label. */
+    /** The pipeline's rejection reason for this request, used as the outcome label. */
     rejectionReason: string | null;
   }
 }
 
-/** The outcome label of a finished request. */
+/** Returns the outcome label of a finished request. */
 export function outcomeOf(reply: FastifyReply): string {
   return reply.rejectionReason ?? OUTCOME_BY_STATUS[reply.statusCode] ?? `status_${reply.statusCode}`;
 }
@@ -36,7 +36,7 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
 
 /**
  * Maps every error to a status and a `{"message"}` body. Client errors keep their message;
- * anything unexpected is logged and answered with a generic 500 that reveals nothing.
+ * anything unexpected is logged and gets a generic 500 that reveals nothing.
  */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof InvalidFieldError || error instanceof JsonSyntaxError) {

@@ -17,7 +17,7 @@ export interface ManagementServerOptions {
 
 /**
  * Probes and metrics, without a token. `/health` and `/health/readiness` are the readiness
- * gate, read from the lifecycle machine; `/health/liveness` only proves the event loop runs,
+ * gate, read from the lifecycle machine. `/health/liveness` only proves the event loop runs,
  * so a backend outage never gets the container restarted.
  */
 export function buildManagementServer(options: ManagementServerOptions): FastifyInstance {

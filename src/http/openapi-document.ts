@@ -44,7 +44,7 @@ function signingOperation(summary: string, capability: string, schema: Record<st
 }
 
 /**
- * The OpenAPI 3.1 document of the API port. Request bodies use the JSON Schemas of the same
+ * Builds the OpenAPI 3.1 document of the API port. Request bodies use the JSON Schemas of the same
  * field readers that parse them, so the document cannot drift from what the routes accept.
  */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {

@@ -58,8 +58,8 @@ function toHex(bytes: Uint8Array): string {
 export async function signingRoutes(app: FastifyInstance, options: SigningRoutesOptions): Promise<void> {
   const { pipeline, auth, capabilities, metrics, policy, clock } = options;
 
-  // A caller that keeps sending refused requests gets one warning per interval; the metric
-  // counts every rejection, and the warning carries the count of the ones not logged.
+  // A caller that keeps sending rejected requests gets one warning per interval. The metric
+  // counts every rejection, and each warning carries the count of the ones not logged.
   const rejectionLog = new RepeatLimiter(REJECTION_LOG_INTERVAL_MS);
 
   /** Counts and logs a policy rejection; `hash` is the message that would have been signed. */

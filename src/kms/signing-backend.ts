@@ -28,7 +28,7 @@ export interface SigningBackend {
 /**
  * How a backend failure affects the service:
  * - `unavailable`: transient (network, overload, timeout); counts against the breaker.
- * - `integrity`: the backend answered with something that failed a check (CRC32C, key name,
+ * - `integrity`: the backend returned a response that failed a check (CRC32C, key name,
  *   signature verification); counts against the breaker and is never returned to the caller.
  * - `misconfigured`: retrying cannot fix it (permissions, disabled key, wrong algorithm); the
  *   lifecycle moves to `misconfigured` until a slow re-check succeeds.

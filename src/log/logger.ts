@@ -29,7 +29,7 @@ export const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
-/** The service logger: JSON lines on stdout, with secrets redacted. */
+/** Creates the service logger: JSON lines on stdout, with secrets redacted. */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'atto-signer' } };
   return destination === undefined ? pino(options) : pino(options, destination);

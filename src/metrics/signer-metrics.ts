@@ -88,7 +88,7 @@ export class SignerMetrics {
     registers: [this.registry],
   });
 
-  /** Requests answered without a backend call of their own, by source (inflight, cache). */
+  /** Requests served without a backend call of their own, by source (inflight, cache). */
   readonly coalesced = new Counter({
     name: `${METRIC_PREFIX}coalesced_total`,
     help: 'Signing requests that shared a running backend call (inflight) or reused a recent signature (cache)',

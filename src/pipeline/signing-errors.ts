@@ -1,5 +1,5 @@
 /**
- * Why a signing request was not served. Each reason maps to one HTTP status: the node's
+ * The reason a signing request was not served. Each reason maps to one HTTP status: the node's
  * client retries 5xx, 408 and 429, and gives up on every other status.
  */
 export type RejectionReason = 'full' | 'deadline' | 'not_ready' | 'circuit_open' | 'stopping' | 'backend';

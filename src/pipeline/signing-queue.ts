@@ -10,13 +10,13 @@ export interface QueueSettings {
   readonly ratePerSecond: number;
   /** Requests allowed to wait; one more is rejected with 429. */
   readonly maxSize: number;
-  /** Time from enqueueing to the answer, in milliseconds; past it the request is dropped. */
+  /** Time from enqueueing to the response, in milliseconds. Past it the request is dropped. */
   readonly deadlineMs: number;
 }
 
 /**
  * A backend call needs time to be useful: one that starts with less than this share of the
- * deadline left is not started, and the request is answered as expired. Without it, requests
+ * deadline left is not started, and the request gets the deadline error. Without it, requests
  * that arrived together and expire together start doomed calls one after another as each
  * expiring call frees its slot.
  */
@@ -24,7 +24,7 @@ const MIN_CALL_BUDGET_SHARE = 0.1;
 
 const DEADLINE = Symbol('deadline');
 
-/** A promise that rejects with the signal's reason once it aborts. */
+/** Returns a promise that rejects with the signal's reason once it aborts. */
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });
@@ -92,7 +92,7 @@ export class SigningQueue {
 
     const controller = new AbortController();
     heldBack = controller;
-    // The task may still start and fail after the deadline answered the request.
+    // The task may still start and fail after the request got its deadline error.
     result.catch(() => undefined);
     return this.withDeadline(controller, () => Promise.race([result, rejectOnAbort(controller.signal)]));
   }

@@ -23,7 +23,7 @@ function base32(bytes: Uint8Array): string {
   return output;
 }
 
-/** The `atto://` address of a public key: base32 of algorithm ‖ publicKey ‖ BLAKE2b-40 of both. */
+/** Derives the `atto://` address of a public key: base32 of algorithm ‖ publicKey ‖ BLAKE2b-40 of both. */
 export function toAddress(publicKey: Uint8Array, algorithm: Algorithm = 'V1'): string {
   const payload = new Uint8Array(33);
   payload[0] = ALGORITHM_CODES[algorithm];

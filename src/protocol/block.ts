@@ -193,7 +193,7 @@ export function serializeBlock(block: Block): Buffer {
   }
 }
 
-/** The block hash: BLAKE2b-256 of its wire bytes, which is also the message that gets signed. */
+/** Computes the block hash: BLAKE2b-256 of its wire bytes, which is also the message that gets signed. */
 export function hashBlock(block: Block): Uint8Array {
   return blake2b256(serializeBlock(block));
 }

@@ -18,7 +18,7 @@ export const MAX_CHALLENGE_BYTES = 1024;
  */
 export const CHALLENGE_PARSE_LIMIT_BYTES = 4 * MAX_CHALLENGE_BYTES;
 
-/** The challenge message: BLAKE2b-512 of publicKey ‖ challenge ‖ timestamp (i64 little-endian). */
+/** Computes the challenge message: BLAKE2b-512 of publicKey ‖ challenge ‖ timestamp (i64 little-endian). */
 export function challengeMessage(publicKey: Uint8Array, challenge: Uint8Array, timestamp: bigint): Buffer {
   const input = Buffer.alloc(publicKey.length + challenge.length + 8);
   input.set(publicKey, 0);

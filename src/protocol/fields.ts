@@ -143,7 +143,7 @@ export function readObject<S extends ObjectSpec>(value: unknown, path: string, s
   return result as ObjectValue<S>;
 }
 
-/** The JSON Schema of an object described by `spec`, with every field required. */
+/** Builds the JSON Schema of an object described by `spec`, with every field required. */
 export function objectSchema(spec: ObjectSpec, extra: Record<string, JsonSchema> = {}): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, field] of Object.entries(spec)) {

@@ -36,7 +36,7 @@ export function serializeVote(vote: Vote): Buffer {
     .finish();
 }
 
-/** The vote hash: BLAKE2b-256 of its wire bytes, the message that gets signed. */
+/** Computes the vote hash: BLAKE2b-256 of its wire bytes, the message that gets signed. */
 export function hashVote(vote: Vote): Uint8Array {
   return blake2b256(serializeVote(vote));
 }

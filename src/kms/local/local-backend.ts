@@ -4,7 +4,7 @@ import type { SigningBackend } from '../signing-backend.js';
 
 /**
  * Signs with an Ed25519 seed held in process memory, using Node's native Ed25519.
- * It cannot become unavailable, so it never throws a BackendError.
+ * It has no remote side, so it throws no BackendError.
  */
 export class LocalBackend implements SigningBackend {
   readonly name = 'LOCAL';
